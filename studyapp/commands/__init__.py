@@ -1,0 +1,1 @@
+"""Subcommands of `studyapp`, one module each."""

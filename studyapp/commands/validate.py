@@ -1,0 +1,6 @@
+"""`studyapp validate` (being built)."""
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("validate", help="(being built)")
+    parser.set_defaults(func=lambda args: 2)
