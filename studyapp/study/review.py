@@ -129,13 +129,16 @@ class Reviewer:
     ) -> GradeResult:
         """Grade an item and, in the same transaction, make `bring_forward` cards due now."""
         rating = Rating(rating)
-        at = as_utc(reviewed_at or self.now())
         if self.cram:
+            at = as_utc(reviewed_at or self.now())
             before = self.store.card(item_id)
             card, _ = self.scheduler.review_card(self._card_or_new(item_id, before, at), rating, review_datetime=at)
             return GradeResult(item_id, kind, rating, before, CardRecord(item_id, kind, card), None, ())
         replaced: dict[str, CardRecord | None] = {}
         with self.store.transaction():
+            # Read the clock once the write lock is held, so review times follow write order
+            # even when another instance grades the same item at the same moment.
+            at = as_utc(reviewed_at or self.now())
             before = self.store.card(item_id)
             replaced[item_id] = before
             card, _ = self.scheduler.review_card(
