@@ -41,7 +41,10 @@ def _number(value: Any, integer: bool) -> float | int | None:
             return int(value)
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer too large for a float
+            return math.inf
     return None
 
 

@@ -227,3 +227,8 @@ def test_bad_surface_input_names_the_problem(name, params, message):
 def test_points_of_the_wrong_dimension_are_refused():
     with pytest.raises(DescentError, match="points have 1 coordinate\\(s\\) but surface 'ravine' is 2-D"):
         make_surface("ravine").value(np.zeros((3, 1)))
+
+
+def test_an_integer_too_large_for_a_float_is_a_clear_error():
+    with pytest.raises(DescentError, match="curvature must be a finite number"):
+        make_surface("quadratic", curvature=10**400)
