@@ -33,12 +33,16 @@ from studyapp.descent import (
     Regime,
     Run,
     ScheduleSpec,
+    StabilityMap,
     Surface,
     Trajectory,
     classify,
+    log_range,
     lr_range_test,
     make_surface,
+    parse_range,
     simulate,
+    sweep_lr,
 )
 
 DEFAULT_STEPS = 100
@@ -109,6 +113,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help='print {"runs": [{"lr", "x", "loss", "lrs", "regime", "converged_at", "diverged_at"}, ...]}')
     parser.add_argument("--list", action="store_true", help="list every surface, optimizer and schedule with its parameters and defaults")
     parser.add_argument("--range-test", action="store_true", help="run the LR range test (fastai's lr_find) instead: uses --surface, --param, --optimizer and its settings, --x0")
+    parser.add_argument(
+        "--sweep-lr",
+        metavar="START:END:N",
+        help="the stability map instead: N constant lrs from START to END (log-spaced) in one batch, e.g. 1e-3:10:300; "
+        "uses --surface, --param, --x0, --steps, --optimizer and its settings, --max-norm",
+    )
     optimizer_group = parser.add_argument_group("optimizer settings (torch's names)")
     schedule_group = parser.add_argument_group("schedule parameters (torch's names)")
     for option in OPTIONS:
@@ -217,8 +227,12 @@ def run(args: argparse.Namespace) -> int:
             print(listing())
             return 0
         surface = make_surface(args.surface, **_surface_params(args.surface, args.param))
+        if args.range_test and args.sweep_lr is not None:
+            raise InputError("--range-test and --sweep-lr are two different runs: give one of them")
         if args.range_test:
             return _range_test(args, surface)
+        if args.sweep_lr is not None:
+            return _sweep(args, surface)
         runs, steps = _runs(args)
         trajectory = simulate(surface, runs, steps)
         regimes = classify(surface, trajectory)
@@ -492,3 +506,94 @@ def _range_test(args: argparse.Namespace, surface: Surface) -> int:
     print(f"{len(result.lrs)} steps from lr {result.lrs[0]:.3g} to {result.lrs[-1]:.3g}; {ending}")
     print(f"suggested lr: steep {result.steep:.3g}, minimum/10 {result.minimum_div_10:.3g}, valley {result.valley:.3g}")
     return 0
+
+
+# --- --sweep-lr ----------------------------------------------------------------------------
+
+# One marker per regime, so the map reads without colour too.
+SWEEP_MARKERS = {"converged": "o", "slow": ".", "oscillating": "~", "diverged": "x", "trapped": "T"}
+
+
+def _sweep(args: argparse.Namespace, surface: Surface) -> int:
+    """The stability map: final loss and regime of N constant learning rates run as one batch."""
+    start, end, num = parse_range(args.sweep_lr)
+    steps = parse_number(args.steps, True, "--steps")
+    settings, params = _given_options(args)
+    if args.schedule != "constant" or params:
+        raise InputError("--sweep-lr runs constant learning rates: leave out --schedule and its parameters")
+    x0 = parse_numbers(args.x0, False, "--x0") if args.x0 is not None else None
+    max_norm = parse_number(args.max_norm, False, "--max-norm") if args.max_norm is not None else None
+    stability = sweep_lr(surface, log_range(start, end, num), steps, args.optimizer, settings, x0, max_norm)
+    if args.json:
+        print(json.dumps(sweep_json(stability), allow_nan=False))
+        return 0
+    color = sys.stdout.isatty()
+    print(draw_sweep(surface, stability, color=color))
+    for line in sweep_lines(surface, stability):
+        print(line)
+    return 0
+
+
+def sweep_json(stability: StabilityMap) -> dict[str, Any]:
+    """{"sweep": {"lrs", "final_loss", "regime", "converged_at", "diverged_at", "marks", "stability_edge"}}."""
+    edge = float(stability.stability_edge())
+
+    def reached(values: np.ndarray) -> list[int | None]:
+        return [int(v) if v >= 0 else None for v in values]
+
+    return {
+        "sweep": {
+            "lrs": stability.lrs.tolist(),
+            "final_loss": stability.final_loss.tolist(),
+            "regime": stability.regime_names().tolist(),
+            "converged_at": reached(stability.converged_at),
+            "diverged_at": reached(stability.diverged_at),
+            "marks": [{"name": mark.label, "lr": mark.lr} for mark in stability.marks()],
+            "stability_edge": edge if math.isfinite(edge) else None,
+        }
+    }
+
+
+def draw_sweep(surface: Surface, stability: StabilityMap, width: int | None = None, height: int | None = None, color: bool = False) -> str:
+    """Final loss against lr (log axes), one marker and colour per regime, the theory's lrs dotted."""
+    columns, rows = shutil.get_terminal_size((100, 40))
+    width = width or max(40, min(columns, 160))
+    height = height or max(12, min(24, rows - 12))
+    kinds = stability.regime_names()
+    # The loss above the lowest minimum, from 1e-8 to 1e8 times its value at the start: a run
+    # that reached the minimum exactly sits on the floor, one that blew up on the ceiling.
+    start = math.log10(stability.start_excess) if stability.start_excess > 0 else 0.0
+    ylim = (start - LOG_DECADES / 2, start + LOG_DECADES / 2)
+    excess = np.clip(stability.excess_loss, 10 ** ylim[0], 10 ** ylim[1])
+    lines = [
+        Line(stability.lrs[kinds == kind], excess[kinds == kind], PALETTE[index], marker=SWEEP_MARKERS[kind], lines=False)
+        for index, kind in enumerate(SWEEP_MARKERS)
+        if np.any(kinds == kind)
+    ]
+    title = f"final loss above the minimum after {stability.steps} updates on {surface.name} (log scale)"
+    xlim = (math.log10(stability.lrs[0]), math.log10(stability.lrs[-1]))
+    marks = [mark.lr for mark in stability.marks()]
+    return chart(title, lines, width, height, xlabel="lr (log scale)", log_y=True, log_x=True, xlim=xlim, ylim=ylim, color=color, marks=marks)
+
+
+def sweep_lines(surface: Surface, stability: StabilityMap) -> list[str]:
+    """The regime bands, the markers, the theory's limits and where divergence starts, in words."""
+    lrs = stability.lrs
+    lines = [f"{len(lrs)} constant lrs from {lrs[0]:.3g} to {lrs[-1]:.3g}, {stability.steps} updates of {stability.optimizer} each, on {surface.name}:"]
+    for band in stability.bands():
+        span = f"{band.low:.3g}" if band.count == 1 else f"{band.low:.3g} – {band.high:.3g}"
+        lines.append(f"  {span:<22} {band.kind:<12} {band.count:>5} run{'s' if band.count != 1 else ''}")
+    lines.append("markers: " + "  ".join(f"{marker} {kind}" for kind, marker in SWEEP_MARKERS.items()))
+    limits = stability.limits
+    if limits is not None:
+        marks = ", ".join(f"{mark.label} = {mark.lr:.4g}" for mark in stability.marks())
+        lines.append(f"theory (plain SGD on a quadratic, mu = {limits.mu:g}, L = {limits.L:g}): {marks} (dotted lines)")
+    else:
+        lines.append("theory: no closed-form limits here (they hold for plain SGD, without Nesterov, dampening, weight decay or clipping, on a quadratic)")
+    edge = float(stability.stability_edge())
+    if math.isfinite(edge):
+        lines.append(f"the runs diverge from lr {edge:.4g} on (every larger lr in the sweep diverges too)")
+    else:
+        lines.append("the largest lr in the sweep does not diverge")
+    return lines
+

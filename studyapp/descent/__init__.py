@@ -10,8 +10,9 @@ from studyapp.descent.params import ParamSpec, check_params
 from studyapp.descent.range_test import RangeTest, lr_range_test
 from studyapp.descent.regimes import REGIMES, Regime, classify
 from studyapp.descent.schedules import SCHEDULES, ReduceOnPlateau, Schedule, join_schedules, make_schedule
-from studyapp.descent.simulate import MAX_RUN_STEPS, MAX_RUNS, MAX_STEPS, Run, ScheduleSpec, Simulation, Trajectory, simulate
+from studyapp.descent.simulate import MAX_RUN_STEPS, MAX_RUNS, MAX_STEPS, Run, ScheduleSpec, Simulation, Trajectory, plan_schedule, simulate
 from studyapp.descent.surfaces import SURFACES, Surface, make_surface
+from studyapp.descent.sweep import StabilityMap, log_range, parse_range, sweep_lr, sweep_lr_momentum
 from studyapp.descent.theory import (
     QuadraticLimits,
     best_fixed_lr,
@@ -42,6 +43,7 @@ __all__ = [
     "Schedule",
     "ScheduleSpec",
     "Simulation",
+    "StabilityMap",
     "Surface",
     "Trajectory",
     "apply_updates",
@@ -54,11 +56,16 @@ __all__ = [
     "heavy_ball_limit",
     "heavy_ball_optimum",
     "join_schedules",
+    "log_range",
     "lr_range_test",
     "make_optimizer",
     "make_schedule",
     "make_surface",
+    "parse_range",
     "quadratic_limits",
+    "plan_schedule",
     "simulate",
     "stability_limit",
+    "sweep_lr",
+    "sweep_lr_momentum",
 ]

@@ -96,9 +96,12 @@ def _check_positive(name: str, value: Any) -> float:
     return number
 
 
-def _plan_schedule(run: Run, base_lr: float, steps: int) -> Schedule | ReduceOnPlateau:
-    """Build a run's schedule, chaining several with their `until` boundaries."""
-    specs = tuple(run.schedule)
+def plan_schedule(specs: Sequence[ScheduleSpec], base_lr: float, steps: int) -> Schedule | ReduceOnPlateau:
+    """Build a run's schedule from its specs, chaining several with their `until` boundaries.
+
+    Public so that a view can draw a run's whole planned lr before the run starts.
+    """
+    specs = tuple(specs)
     if not specs:
         return make_schedule("constant", base_lr, steps)
     if len(specs) == 1:
@@ -184,7 +187,7 @@ class Simulation:
         plateau_schedules: dict[tuple, ReduceOnPlateau] = {}
         for i, run in enumerate(runs):
             lr = _check_positive("lr", run.lr)
-            schedule = _plan_schedule(run, lr, self.steps)
+            schedule = plan_schedule(run.schedule, lr, self.steps)
             if isinstance(schedule, ReduceOnPlateau):
                 key = tuple(sorted((k, _frozen(v)) for k, v in dict(run.schedule[0].params).items()))
                 plateau_runs.setdefault(key, []).append(i)
