@@ -11,16 +11,12 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from studyapp import paths
+from studyapp.catalog import catalog_from_content
 from studyapp.study import Catalog, ProgressStore, RecordError, StoreError, Summary, build_summary, open_store
-
-if TYPE_CHECKING:
-    from studyapp.content.models import Bank, CardDeck, Taxonomy
 
 COMMAND = "stats"
 BAR_WIDTH = 20
@@ -109,35 +105,6 @@ def load_catalog(args: argparse.Namespace, language: str) -> tuple[Catalog, str 
     if library.errors:
         note = f"{len(library.errors)} content problems left some items out (see `studyapp validate`)"
     return catalog_from_content(library.banks, library.decks, library.taxonomy, language), note
-
-
-def catalog_from_content(banks: Iterable[Bank], decks: Iterable[CardDeck], taxonomy: Taxonomy, language: str) -> Catalog:
-    """The study layer's view of loaded content (banks, card decks, taxonomy) in one language."""
-    kinds: dict[str, str] = {}
-    topics: dict[str, tuple[str, ...]] = {}
-    linked: dict[str, tuple[str, ...]] = {}
-    misconceptions: dict[tuple[str, str], str] = {}
-    for bank in banks:
-        for question in bank.questions:
-            kinds[question.id] = "question"
-            topics[question.id] = tuple(question.topics)
-            linked[question.id] = tuple(question.cards)
-            for option in question.options:
-                if option.misconception:
-                    misconceptions[(question.id, option.key)] = option.misconception
-    for deck in decks:
-        for card in deck.cards:
-            kinds[card.id] = "card"
-            topics[card.id] = tuple(card.topics)
-    return Catalog(
-        kinds=kinds,
-        topics=topics,
-        topic_names={topic.id: topic.name.get(language) for topic in taxonomy.topics},
-        linked_cards=linked,
-        misconceptions=misconceptions,
-        repair_cards={item.id: item.card for item in taxonomy.misconceptions},
-        misconception_names={item.id: item.name.get(language) for item in taxonomy.misconceptions},
-    )
 
 
 # -- plain-text rendering ----------------------------------------------------------------------

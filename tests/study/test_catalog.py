@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studyapp.commands.stats import catalog_from_content
+from studyapp.catalog import catalog_from_content
 from studyapp.content.models import Bank, CardDeck, Taxonomy
 from studyapp.study import Catalog
 
