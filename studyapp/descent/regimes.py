@@ -7,7 +7,7 @@ update 31"), and it does not depend on how the coordinates happen to be scaled. 
 with the default tol = 1e-3 a run on f = x^2 counts as converged once |x| < 0.032.
 
 The checks, in order, for each run:
-1. diverged: frozen by the simulation (non-finite or beyond the bound), at that update;
+1. diverged: frozen by the simulation (non-finite or beyond the bound);
 2. converged / trapped: from some update on, the run stays within tol of one minimum
    (the global one: converged; another one: trapped);
 3. diverged: the loss grows without a break over the second half of the run, ending
@@ -16,6 +16,8 @@ The checks, in order, for each run:
 4. oscillating: the displacement from the nearest minimum flips sign at least twice,
    along some axis, during the second half of the run;
 5. slow: none of the above: still on its way.
+A diverged run's `diverged_at` is the update after its lowest loss, where the runaway
+began; the update at which the simulation froze it is `Trajectory.diverged_at`.
 On the ravine at lr 0.07 the y-coordinate flips sign every update, but its factor
 |1 - 0.07*25| = 0.75 < 1 shrinks it fast, and the run converges (at update 75 with the
 default tol): a run is oscillating only while it has not converged.
@@ -79,6 +81,16 @@ def _growing(excess: np.ndarray) -> bool:
     return bool(np.all(np.diff(peaks) > 0) and peaks[-1] > GROWTH_RATIO * peaks[0] and excess[-1] > excess[0])
 
 
+def _runaway_from(excess: np.ndarray) -> int:
+    """The update after the run's lowest loss: from there on it only ran away.
+
+    Used for every diverged run, whether it crossed the bound (and was frozen) or grew slowly,
+    so that a larger lr never reads as diverging "later" only because it took longer to reach
+    the bound than a smaller one took to show sustained growth.
+    """
+    return max(1, min(int(np.argmin(excess)) + 1, len(excess) - 1))
+
+
 def _flips(displacement: np.ndarray) -> int:
     """Most sign changes along any one axis of one run's displacement (T, d)."""
     signs = np.sign(displacement)
@@ -102,8 +114,9 @@ def classify(surface: Surface, traj: Trajectory, tol: float = 1e-3) -> list[Regi
     regimes = []
     for run in range(positions.shape[1]):
         final_loss = float(loss[-1, run])
-        if traj.diverged_at[run] >= 0:
-            regimes.append(Regime("diverged", None, int(traj.diverged_at[run]), None, final_loss))
+        frozen_at = int(traj.diverged_at[run])
+        if frozen_at >= 0:
+            regimes.append(Regime("diverged", None, _runaway_from(excess[: frozen_at + 1, run]), None, final_loss))
             continue
         if settled_from[run] <= updates:
             minimum = int(final_nearest[run])
@@ -111,8 +124,7 @@ def classify(surface: Surface, traj: Trajectory, tol: float = 1e-3) -> list[Regi
             regimes.append(Regime(kind, int(settled_from[run]), None, minimum, final_loss))
             continue
         if _growing(excess[:, run]):
-            turning_point = int(np.argmin(excess[:, run]))
-            regimes.append(Regime("diverged", None, min(turning_point + 1, updates), None, final_loss))
+            regimes.append(Regime("diverged", None, _runaway_from(excess[:, run]), None, final_loss))
             continue
         second_half = positions[updates // 2 :, run] - surface.minima[final_nearest[run]]
         kind = "oscillating" if _flips(second_half) >= OSCILLATION_FLIPS else "slow"

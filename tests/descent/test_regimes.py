@@ -140,8 +140,18 @@ def test_himmelblau_basins_and_divergence():
     for regime, target in zip(regimes[:4], expected):
         assert regime.kind == "converged"
         np.testing.assert_allclose(surface.minima[regime.minimum], target, atol=0.01)
-    assert regimes[4].kind == "diverged" and regimes[4].diverged_at <= 7
-    assert regimes[4].diverged_at == trajectory.diverged_at[4]
+    assert regimes[4].kind == "diverged" and trajectory.diverged_at[4] <= 7
+    runaway = int(np.argmin(trajectory.loss[: trajectory.diverged_at[4] + 1, 4])) + 1
+    assert regimes[4].diverged_at == runaway < trajectory.diverged_at[4]
+
+
+def test_a_larger_lr_never_reads_as_diverging_later():
+    """Frozen at the bound or caught by slow growth, a run diverges from its lowest loss on."""
+    surface = make_surface("quadratic")
+    lrs = [1.01, 1.05, 1.16, 1.5, 3.0]
+    regimes = classify(surface, simulate(surface, [Run(lr, x0=(1.0,)) for lr in lrs], 100))
+    assert [regime.kind for regime in regimes] == ["diverged"] * len(lrs)
+    assert [regime.diverged_at for regime in regimes] == [1] * len(lrs)
 
 
 def test_bumpy_annealing_beats_a_constant_lr():
