@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from studyapp.cli import main
@@ -60,9 +61,6 @@ def test_parameter_kinds_become_json_types():
     }
     assert param_schema(ParamSpec("mode", "min", "choice", "doc", choices=("min", "max")))["enum"] == ["min", "max"]
     assert param_schema(ParamSpec("flag", False, "bool", "doc"))["type"] == "boolean"
-
-
-jsonschema = pytest.importorskip("jsonschema")
 
 
 def validator():
