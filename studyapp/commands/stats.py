@@ -134,9 +134,9 @@ def bar(value: float | None) -> str:
 
 def format_summary(summary: Summary) -> str:
     lines = [
-        f"Answers: {summary.total_answers} ({percent(summary.accuracy).strip()} right) on "
-        f"{summary.questions_answered} questions; {summary.items_reviewed} items in review, "
-        f"{summary.due_now} due now",
+        f"Answers: {summary.total_answers} ({percent(summary.accuracy).strip()} right) · "
+        f"questions answered: {summary.questions_answered} · in review: {summary.items_reviewed} · "
+        f"due now: {summary.due_now}",
     ]
     if summary.topics:
         name_width = max(cell_width(row.name) for row in summary.topics)

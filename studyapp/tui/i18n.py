@@ -334,7 +334,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exam.col.seconds": ("Seconds", "초"),
     "dash.title": ("Dashboard", "대시보드"),
     "dash.unavailable": ("The statistics could not be read: {error}", "통계를 읽지 못했습니다: {error}"),
-    "dash.totals": ("{answers} answers ({percent} right) on {questions} questions · {reviewed} items in review · {due} due now", "답 {answers}개 (정답률 {percent}), 문항 {questions}개 · 복습 중 {reviewed}개 · 지금 복습할 것 {due}개"),
+    "dash.totals": ("Answers: {answers} ({percent} right) · questions answered: {questions} · in review: {reviewed} · due now: {due}", "답 {answers}개 (정답률 {percent}), 문항 {questions}개 · 복습 중 {reviewed}개 · 지금 복습할 것 {due}개"),
     "dash.topics": ("Accuracy by topic", "주제별 정답률"),
     "dash.answers_per_day": ("Answers per day", "하루 답 수"),
     "dash.accuracy_over_time": ("Accuracy per day (%)", "날짜별 정답률 (%)"),

@@ -50,7 +50,7 @@ def test_stats_json_has_the_summary(capsys, history_dir):
 def test_stats_text(capsys, history_dir):
     code, out, _ = run(capsys, "stats", "--data-dir", str(history_dir), "--exam-date", "2099-01-01")
     assert code == 0
-    assert out.startswith("Answers: 3 (67% right) on 1 questions")
+    assert out.startswith("Answers: 3 (67% right) · questions answered: 1 · ")
     assert "Calibration" in out and "Predicted recall on 2099-01-01" in out
 
 

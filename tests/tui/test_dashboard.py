@@ -89,7 +89,7 @@ async def test_every_number_on_the_dashboard_is_the_study_layers(library) -> Non
         assert (summary.total_answers, summary.questions_answered) == (5, 4)
 
         assert text_of(screen, "#dash-totals") == (
-            f"5 answers (40% right) on 4 questions · {summary.items_reviewed} items in review · {summary.due_now} due now"
+            f"Answers: 5 (40% right) · questions answered: 4 · in review: {summary.items_reviewed} · due now: {summary.due_now}"
         )
         bars = screen.query_one("#dash-topics", BarPlot).bars
         assert bars.labels == ("Step size 33%", "Momentum 50%", "Schedules —")
