@@ -14,7 +14,9 @@ def test_the_bundled_taxonomy_loads_in_full():
     assert library.sources["note-lr-problems-1cycle"].title.en == "Learning-rate problems, schedules and the 1cycle policy"
 
 
-def test_the_bundled_content_validates_with_no_errors():
+def test_the_bundled_content_validates_strictly():
+    """As `studyapp validate --strict`: every scene is run, and not even a warning is left."""
     report = check_content(cache_dir=None)
-    assert [str(problem) for problem in report.problems if problem.is_error] == []
+    assert [str(problem) for problem in report.problems] == []
+    assert not report.failed(strict=True)
     assert report.files == len(bundled_files()) and report.scenes > 0
