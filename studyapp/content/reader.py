@@ -147,11 +147,6 @@ class FileResult:
     questions: int = 0
     cards: int = 0
 
-    @property
-    def broken(self) -> bool:
-        """True when the file could not be read into a model (it is then left out of the library)."""
-        return self.model is None
-
 
 def finite_number(value: Any) -> bool:
     """A number that converts to a finite float (YAML integers are unbounded; floats are not)."""

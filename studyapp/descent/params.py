@@ -14,8 +14,6 @@ from typing import Any
 
 from studyapp.descent.errors import DescentError
 
-KINDS = ("float", "int", "bool", "floats", "ints", "choice")
-
 
 @dataclass(frozen=True)
 class ParamSpec:

@@ -522,9 +522,6 @@ class ProgressStore:
         stored = {key: json.loads(value) for key, value in self._query("SELECT key, value FROM settings")}
         return Settings.from_dict(stored)
 
-    def save_settings(self, settings: Settings) -> None:
-        self._write_settings(settings.to_dict())
-
     def update_settings(self, **changes: Any) -> Settings:
         """Change some settings (e.g. `language="ko"`), checked; only those keys are written."""
         with self.transaction():

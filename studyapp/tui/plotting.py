@@ -97,11 +97,6 @@ class Chart:
             raise ValueError("a chart shows either a legend or notes, not both")
 
 
-def _finite_pairs(xs: Sequence[float], ys: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    x, y, _ = _finite_points(xs, ys, None)
-    return x, y
-
-
 def _finite_points(
     xs: Sequence[float], ys: Sequence[float], colors: Sequence[RGB] | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
