@@ -11,7 +11,7 @@ from studyapp.tui.i18n import tr
 
 
 class StudyCommands(Provider):
-    """Home, help, language, theme, the plot, the study modes, and practising any bank by name."""
+    """Home, help, language, theme, settings, the plot, the study modes, and practising any bank by name."""
 
     def commands(self) -> Iterator[tuple[str, Callable[[], object]]]:
         app = self.app
@@ -20,6 +20,10 @@ class StudyCommands(Provider):
         yield tr("cmd.help", lang), app.action_help
         yield tr("cmd.language", lang), app.action_toggle_language
         yield tr("cmd.theme", lang), app.action_toggle_theme
+        if getattr(app, "session", None) is not None and getattr(app, "library", None) is not None:
+            from studyapp.tui.screens.settings import open_settings
+
+            yield tr("cmd.settings", lang), partial(open_settings, app)
         screen = self.screen
         if hasattr(screen, "action_toggle_plot"):
             yield tr("cmd.plot", lang), screen.action_toggle_plot

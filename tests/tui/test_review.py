@@ -56,7 +56,7 @@ async def test_answers_are_graded_automatically_and_the_due_date_follows_fsrs(li
         assert store.card("q-limit").card.due == expected_due("q-limit", Rating.Again, START)
         assert [log.rating for log in store.reviews("q-limit")] == [Rating.Again]
         # The linked card and the card repairing option b's misconception are due now.
-        assert "Added to review (2): What does the learning rate s…; Where is the stability limit …" in verdict
+        assert "Added to review (2):\n  What does the learning rate scale?\n  Where is the stability limit on a…" in verdict
         for card_id in ("card-step", "card-limit"):
             assert store.card(card_id).card.due == START and not store.card(card_id).reviewed
         keys = shown_keys(screen)

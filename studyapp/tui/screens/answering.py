@@ -1,4 +1,6 @@
-"""The keys that pick options and set confidence, shared by Practice, Review and the mock exam.
+"""Behaviour shared by the screens that show a question: picking options, and the scene beside it.
+
+`ChoosesOptions` is for Practice, Review and the mock exam.
 
 Each screen keeps its own record of the answer in progress; it exposes that record's chosen
 keys (a set, changed in place) through `chosen_keys()` and, where confidence is asked for, the
@@ -44,3 +46,23 @@ class ChoosesOptions:
         if record is not None:
             record.confidence = None if record.confidence == value else value
             self.relabel()
+
+
+class ShowsScene:
+    """Mixin for a screen with a simulation panel (`self.panel`) in a column it can hide."""
+
+    SCENE_COLUMN = "#sim-column"
+
+    def action_sim(self, method: str) -> None:
+        getattr(self.panel, method)()
+
+    @property
+    def plot_hidden(self) -> bool:
+        return self.query_one(self.SCENE_COLUMN).has_class("-hidden")
+
+    def action_toggle_plot(self) -> None:
+        self.query_one(self.SCENE_COLUMN).toggle_class("-hidden")
+        if self.plot_hidden:
+            self.panel.set_playing(False)
+            self.notify(self.t("practice.plot_hidden"), timeout=3)
+        self.refresh_bindings()

@@ -16,6 +16,8 @@ class StudyScreen(Screen):
     """
 
     lang: reactive[str] = reactive("en", init=False)
+    #: Descriptions of keys the Footer may leave out when short of room, most dispensable first.
+    FOOTER_SPARE: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()

@@ -84,6 +84,7 @@ class DashboardScreen(StudyScreen):
         Binding("g", "refresh", "dash.key.refresh"),
         Binding("escape", "back", "key.back"),
     ]
+    FOOTER_SPARE = ("dash.key.refresh",)
 
     def __init__(self) -> None:
         super().__init__()

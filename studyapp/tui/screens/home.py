@@ -23,7 +23,9 @@ class HomeScreen(StudyScreen):
         Binding("f", "study('flashcards')", "key.flashcards"),
         Binding("x", "study('exam')", "key.exam"),
         Binding("d", "study('dashboard')", "key.dashboard"),
+        Binding("s", "settings", "key.settings"),
     ]
+    FOOTER_SPARE = ("key.dashboard", "key.exam", "key.flashcards", "key.review")  # listed under "Ways to study"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -51,6 +53,7 @@ class HomeScreen(StudyScreen):
             f"{self.t('home.ways')}\n  Enter  {self.t('home.way.practice')}\n  r      {self.t('home.way.review')}"
             f"\n  f      {self.t('home.way.flashcards')}\n  x      {self.t('home.way.exam')}"
             f"\n  d      {self.t('home.way.dashboard')}\n  o      {self.t('home.way.playground')}"
+            f"\n  s      {self.t('home.way.settings')}"
         )
         self._fill()
 
@@ -83,7 +86,14 @@ class HomeScreen(StudyScreen):
         if action == "study":  # the modes need the content and a working progress store
             session = self.app.session
             return self.app.library is not None and session is not None and session.store is not None
+        if action == "settings":  # language and theme apply even when the store cannot be written
+            return self.app.library is not None and self.app.session is not None
         return True
+
+    def action_settings(self) -> None:
+        from studyapp.tui.screens.settings import open_settings
+
+        open_settings(self.app)
 
     def action_study(self, mode: str) -> None:
         from studyapp.tui.screens.review import open_mode  # loaded on first use: start-up stays quick

@@ -53,6 +53,7 @@ FRAME_SECONDS = 1 / 24
 VIEWS = ("runs", "map", "range")
 #: Below this many rows the lr and momentum charts are left out (see playground.tcss).
 LOW_ROWS = 32
+LR_GROUP = Binding.Group("key.lr", compact=True)
 
 
 def scenes_dir():
@@ -79,8 +80,8 @@ class PlaygroundScreen(StudyScreen):
         Binding("full_stop", "step", "key.step", key_display="."),
         Binding("r", "restart", "key.restart"),
         Binding("k", "toggle_keep_going", "pg.key.keep"),
-        Binding("plus,equals_sign", "lr(1)", "key.lr_up", key_display="+"),
-        Binding("minus", "lr(-1)", "key.lr_down", key_display="-"),
+        Binding("plus,equals_sign", "lr(1)", "key.lr_up", key_display="+", group=LR_GROUP),
+        Binding("minus", "lr(-1)", "key.lr_down", key_display="-", group=LR_GROUP),
         Binding("m", "momentum(1)", "pg.key.momentum_up"),
         Binding("M", "momentum(-1)", "pg.key.momentum_down", show=False),
         Binding("o", "optimizer", "pg.key.optimizer"),
@@ -98,6 +99,10 @@ class PlaygroundScreen(StudyScreen):
         Binding("ctrl+o", "load", "pg.key.load"),
         Binding("escape", "back", "key.back"),
     ]
+    FOOTER_SPARE = (
+        "pg.key.keep", "key.step", "pg.key.load", "pg.key.save", "pg.key.remove", "pg.key.add",
+        "key.restart", "pg.key.momentum_up", "pg.key.schedule", "pg.key.edit", "key.language", "pg.key.optimizer",
+    )
 
     def __init__(self, scene: Scene | None = None, origin: str | None = None) -> None:
         super().__init__()

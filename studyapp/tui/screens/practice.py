@@ -22,7 +22,7 @@ from studyapp.content.text import Text as Bilingual
 from studyapp.descent import DescentError
 from studyapp.study import ScoredAnswer, StoreError
 from studyapp.tui.scenes import scene_spec
-from studyapp.tui.screens.answering import ChoosesOptions
+from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.session import score
 from studyapp.tui.simrun import SceneSpec
@@ -71,7 +71,7 @@ def _choose_bindings() -> list[Binding]:
     return bindings
 
 
-class PracticeScreen(ChoosesOptions, StudyScreen):
+class PracticeScreen(ChoosesOptions, ShowsScene, StudyScreen):
     """Answer a bank's questions in order; Enter submits, then moves on."""
 
     record_answers = True  # False where answers are not the learner's progress (an author's preview)
@@ -98,6 +98,7 @@ class PracticeScreen(ChoosesOptions, StudyScreen):
         Binding("z", "toggle_plot", "key.plot"),
         Binding("escape", "app.home", "key.back"),
     ]
+    FOOTER_SPARE = ("key.flag", "key.plot", "key.speed", "key.confidence")  # the confidence keys are in the instruction
 
     def __init__(self, title: Bilingual, questions: Sequence[Question]) -> None:
         super().__init__()
@@ -361,19 +362,3 @@ class PracticeScreen(ChoosesOptions, StudyScreen):
 
         self.panel.set_playing(False)
         self.app.switch_screen(SummaryScreen(self.bank_title, self.outcome()))
-
-    # --- the plot -------------------------------------------------------------------------
-
-    def action_sim(self, method: str) -> None:
-        getattr(self.panel, method)()
-
-    @property
-    def plot_hidden(self) -> bool:
-        return self.query_one("#sim-column").has_class("-hidden")
-
-    def action_toggle_plot(self) -> None:
-        self.query_one("#sim-column").toggle_class("-hidden")
-        if self.plot_hidden:
-            self.panel.set_playing(False)
-            self.notify(self.t("practice.plot_hidden"), timeout=3)
-        self.refresh_bindings()

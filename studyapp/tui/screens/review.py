@@ -32,7 +32,7 @@ from studyapp.descent import DescentError
 from studyapp.study import QueueEntry, Reviewer, ScoredAnswer, StoreError
 from studyapp.tui.plotting import clip_cells
 from studyapp.tui.scenes import scene_spec
-from studyapp.tui.screens.answering import ChoosesOptions
+from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.session import expected_ms, score
 from studyapp.tui.simrun import SceneSpec
@@ -47,9 +47,9 @@ LR_GROUP = Binding.Group("key.lr", compact=True)
 SPEED_GROUP = Binding.Group("key.speed", compact=True)
 #: A drill of weak topics takes at most this many items, weakest first.
 DRILL_SIZE = 20
-#: "Added to review: …" names this many cards, each cut to this many cells.
+#: "Added to review: …" names this many cards, one a line, each cut to this many cells (fits 80 columns).
 ADDED_NAMES = 2
-CARD_NAME_CELLS = 30
+CARD_NAME_CELLS = 34
 
 
 def sitting_reviewer(session, *, cram: bool = False) -> Reviewer:
@@ -114,8 +114,10 @@ def choose_bindings() -> list[Binding]:
     return bindings
 
 
-class ReviewScreen(ChoosesOptions, StudyScreen):
+class ReviewScreen(ChoosesOptions, ShowsScene, StudyScreen):
     """Go through a queue of questions and cards, grading each; Esc returns."""
+
+    SCENE_COLUMN = "#rv-sim-column"
 
     CSS_PATH = "review.tcss"
     BINDINGS = [
@@ -143,6 +145,7 @@ class ReviewScreen(ChoosesOptions, StudyScreen):
         Binding("z", "toggle_plot", "key.plot"),
         Binding("escape", "back", "key.back"),
     ]
+    FOOTER_SPARE = ("key.plot", "key.play", "key.lr", "review.key.cram", "key.confidence", "review.key.undo")
 
     def __init__(
         self,
@@ -346,7 +349,7 @@ class ReviewScreen(ChoosesOptions, StudyScreen):
         else:
             lines.append(self._grade_line(step))
         if step.brought_forward:
-            lines.append(self._added_line(step.brought_forward))
+            lines.extend(self._added_lines(step.brought_forward))
         if self.notice:
             lines.append(self.notice)
         return "\n".join(lines)
@@ -364,12 +367,13 @@ class ReviewScreen(ChoosesOptions, StudyScreen):
         line = self.t("review.cram_card") if self.cram else self._grade_line(step)
         return "\n".join(text for text in (line, self.notice) if text)
 
-    def _added_line(self, cards: Sequence[str]) -> str:
-        """The cards a wrong answer brought forward: how many, and the first few by name."""
-        names = [self._card_name(card) for card in cards[:ADDED_NAMES]]
+    def _added_lines(self, cards: Sequence[str]) -> list[str]:
+        """The cards a wrong answer brought forward: how many, then the first few by name, one a line
+        (a name never wraps into the next one)."""
+        names = [f"  {self._card_name(card)}" for card in cards[:ADDED_NAMES]]
         if len(cards) > ADDED_NAMES:
-            names.append(self.t("review.added_more", count=len(cards) - ADDED_NAMES))
-        return self.t("review.added", count=len(cards), cards="; ".join(names))
+            names.append(f"  {self.t('review.added_more', count=len(cards) - ADDED_NAMES)}")
+        return [self.t("review.added", count=len(cards)), *names]
 
     def _card_name(self, card_id: str) -> str:
         card = self.library.cards.get(card_id)
@@ -659,22 +663,6 @@ class ReviewScreen(ChoosesOptions, StudyScreen):
 
     def action_finish(self) -> None:
         self.action_back()
-
-    # --- the plot ---------------------------------------------------------------------------
-
-    def action_sim(self, method: str) -> None:
-        getattr(self.panel, method)()
-
-    @property
-    def plot_hidden(self) -> bool:
-        return self.query_one("#rv-sim-column").has_class("-hidden")
-
-    def action_toggle_plot(self) -> None:
-        self.query_one("#rv-sim-column").toggle_class("-hidden")
-        if self.plot_hidden:
-            self.panel.set_playing(False)
-            self.notify(self.t("practice.plot_hidden"), timeout=3)
-        self.refresh_bindings()
 
 
 def can_study(app) -> bool:
