@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 
 from studyapp.content.models import Scene, SceneRun
+from studyapp.content.scenefiles import read_scene
 from studyapp.tui.app import StudyApp
 from studyapp.tui.commands import StudyCommands
 from studyapp.tui.experiment import DEFAULT_SCENE
@@ -17,7 +18,6 @@ from studyapp.tui.screens.home import HomeScreen
 from studyapp.tui.screens.playground import PlaygroundScreen
 from studyapp.tui.screens.practice import PracticeScreen
 from studyapp.tui.screens.scene_picker import ScenePicker
-from studyapp.tui.scenefiles import read_scene
 from studyapp.tui.widgets.plot import Plot
 from studyapp.tui.widgets.range_view import RangeView
 from studyapp.tui.widgets.stability_view import StabilityView

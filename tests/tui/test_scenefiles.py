@@ -10,9 +10,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studyapp.content.models import FrozenMap, Scene, SceneRun
+from studyapp.content.scenefiles import (
+    library_scenes,
+    read_scene,
+    save_scene,
+    saved_scenes,
+    scene_yaml,
+    with_observed_claims,
+)
 from studyapp.content.text import Text
-from studyapp.tui.experiment import DEFAULT_SCENE, schedule_presets, step_momentum, with_optimizer
-from studyapp.tui.scenefiles import library_scenes, read_scene, save_scene, saved_scenes, scene_yaml, with_observed_claims
+from studyapp.tui.experiment import (
+    DEFAULT_SCENE,
+    schedule_presets,
+    step_momentum,
+    with_optimizer,
+)
 
 
 def without_claims(scene: Scene) -> Scene:

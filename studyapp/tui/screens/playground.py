@@ -22,6 +22,14 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from studyapp.content.models import Scene
+from studyapp.content.scenefiles import (
+    SCENES_FOLDER,
+    SceneSource,
+    library_scenes,
+    read_scene,
+    save_scene,
+    saved_scenes,
+)
 from studyapp.descent import DescentError
 from studyapp.paths import data_dir
 from studyapp.tui.experiment import (
@@ -37,7 +45,6 @@ from studyapp.tui.experiment import (
     with_run,
 )
 from studyapp.tui.i18n import tr
-from studyapp.tui.scenefiles import SCENES_FOLDER, SceneSource, library_scenes, read_scene, save_scene, saved_scenes
 from studyapp.tui.sceneplots import DARK, LIGHT, Backdrop, Palette
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.screens.scene_picker import ScenePicker

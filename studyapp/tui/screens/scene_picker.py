@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyapp.content.scenefiles import SceneSource
 from studyapp.tui.i18n import tr
-from studyapp.tui.scenefiles import SceneSource
 
 
 def describe_source(source: SceneSource, lang: str) -> str:

@@ -1,5 +1,8 @@
 """Scenes as files: the playground saves its setup as YAML a question can attach, and reads it back.
 
+This is content work (YAML in and out, checked by the validator's own reader), so it lives
+here and the app only calls it.
+
 A saved file holds one `scene:` mapping, exactly what goes under a question, an option or
 a card. It is read with the content validator's own reader and its claims are run by the
 validator's scene checker, so "it passes the validator" means the same here as in
