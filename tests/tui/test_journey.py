@@ -237,3 +237,19 @@ async def test_footer_speaks_the_app_language(demo_library) -> None:
         await pilot.pause()
         descriptions = {getattr(widget, "description", "") for widget in app.screen.query("LocalizedFooter *")}
         assert {"제출", "표시", "그래프"} <= descriptions
+
+
+async def test_confidence_keys_set_and_clear_the_confidence_without_moving_on(demo_library, data_dir: Path) -> None:
+    app = StudyApp(library=demo_library, lang="en", animate=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("enter", "n")
+        screen = app.screen
+        assert (screen.index, screen.attempt.confidence) == (0, "unsure")
+        await pilot.press("s")
+        assert screen.attempt.confidence == "sure"
+        await pilot.press("s")  # the same key again clears it
+        assert screen.attempt.confidence is None
+        await pilot.press("w", "a", "enter")
+        with open_store(data_dir) as store:
+            assert [answer.confidence for answer in store.answers()] == ["guessing"]
