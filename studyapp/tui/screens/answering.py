@@ -11,7 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.binding import Binding
+
 from studyapp.tui.widgets.options import OptionsView
+
+OPTION_KEYS = "abcdefgh"
+
+
+def choose_bindings() -> list[Binding]:
+    """Letters a–h and digits 1–8 choose an option (one entry shown in the Footer)."""
+    bindings = []
+    for index, letter in enumerate(OPTION_KEYS):
+        first = index == 0
+        bindings.append(
+            Binding(letter, f"choose('{letter}')", "key.choose", show=first, key_display="a-h/1-8" if first else None)
+        )
+        bindings.append(Binding(str(index + 1), f"choose('{letter}')", "key.choose", show=False))
+    return bindings
 
 
 class ChoosesOptions:

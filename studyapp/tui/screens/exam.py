@@ -28,9 +28,9 @@ from studyapp.study import ExamItem, ExamResult, StoreError, draw_exam_questions
 from studyapp.study.exam import DEFAULT_EXAM_SIZE
 from studyapp.study.records import new_id
 from studyapp.tui.i18n import tr
-from studyapp.tui.screens.answering import ChoosesOptions
+from studyapp.tui.screens.answering import ChoosesOptions, choose_bindings
 from studyapp.tui.screens.base import StudyScreen
-from studyapp.tui.screens.review import can_study, choose_bindings, sitting_reviewer
+from studyapp.tui.screens.review import can_study, sitting_reviewer
 from studyapp.tui.session import expected_ms, score
 from studyapp.tui.widgets.countdown import Countdown
 from studyapp.tui.widgets.footer import LocalizedFooter

@@ -22,7 +22,7 @@ from studyapp.content.text import Text as Bilingual
 from studyapp.descent import DescentError
 from studyapp.study import ScoredAnswer, StoreError
 from studyapp.tui.scenes import scene_spec
-from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene
+from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene, choose_bindings
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.session import score
 from studyapp.tui.simrun import SceneSpec
@@ -30,7 +30,6 @@ from studyapp.tui.widgets.footer import LocalizedFooter
 from studyapp.tui.widgets.options import OptionsView
 from studyapp.tui.widgets.simulation import SimulationPanel
 
-OPTION_KEYS = "abcdefgh"
 CONFIDENCE_GROUP = Binding.Group("key.confidence", compact=True)
 LR_GROUP = Binding.Group("key.lr", compact=True)
 SPEED_GROUP = Binding.Group("key.speed", compact=True)
@@ -60,24 +59,13 @@ class Outcome:
     flagged: tuple[str, ...]
 
 
-def _choose_bindings() -> list[Binding]:
-    bindings = []
-    for index, letter in enumerate(OPTION_KEYS):
-        first = index == 0
-        bindings.append(
-            Binding(letter, f"choose('{letter}')", "key.choose", show=first, key_display="a-h/1-8" if first else None)
-        )
-        bindings.append(Binding(str(index + 1), f"choose('{letter}')", "key.choose", show=False))
-    return bindings
-
-
 class PracticeScreen(ChoosesOptions, ShowsScene, StudyScreen):
     """Answer a bank's questions in order; Enter submits, then moves on."""
 
     record_answers = True  # False where answers are not the learner's progress (an author's preview)
 
     BINDINGS = [
-        *_choose_bindings(),
+        *choose_bindings(),
         Binding("space", "toggle", "key.toggle"),
         Binding("enter", "submit", "key.submit", priority=True),
         Binding("enter", "next", "key.next", priority=True),

@@ -32,7 +32,7 @@ from studyapp.descent import DescentError
 from studyapp.study import QueueEntry, Reviewer, ScoredAnswer, StoreError
 from studyapp.tui.plotting import clip_cells
 from studyapp.tui.scenes import scene_spec
-from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene
+from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene, choose_bindings
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.session import expected_ms, score
 from studyapp.tui.simrun import SceneSpec
@@ -41,7 +41,6 @@ from studyapp.tui.widgets.footer import LocalizedFooter
 from studyapp.tui.widgets.options import OptionsView
 from studyapp.tui.widgets.simulation import SimulationPanel
 
-OPTION_KEYS = "abcdefgh"
 CONFIDENCE_GROUP = Binding.Group("key.confidence", compact=True)
 LR_GROUP = Binding.Group("key.lr", compact=True)
 SPEED_GROUP = Binding.Group("key.speed", compact=True)
@@ -100,18 +99,6 @@ class Step:
     @property
     def answered(self) -> bool:
         return self.scored is not None if self.kind == "question" else self.flipped
-
-
-def choose_bindings() -> list[Binding]:
-    """Letters a–h and digits 1–8 choose an option (one entry shown in the Footer)."""
-    bindings = []
-    for index, letter in enumerate(OPTION_KEYS):
-        first = index == 0
-        bindings.append(
-            Binding(letter, f"choose('{letter}')", "key.choose", show=first, key_display="a-h/1-8" if first else None)
-        )
-        bindings.append(Binding(str(index + 1), f"choose('{letter}')", "key.choose", show=False))
-    return bindings
 
 
 class ReviewScreen(ChoosesOptions, ShowsScene, StudyScreen):
