@@ -19,6 +19,7 @@ import functools
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from studyapp.study.records import (
 
 PROGRESS_FILE = "progress.db"
 BUSY_TIMEOUT_MS = 10_000
+OPEN_RETRY_SECONDS = 0.02
 
 # Ordered migrations: MIGRATIONS[n] takes a database from schema version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -189,18 +191,32 @@ class ProgressStore:
                 conn.close()
 
     def _open(self) -> sqlite3.Connection:
+        """Connect, switch to WAL and migrate, retrying while another instance holds the file.
+
+        Two instances starting on a new file race to switch it to WAL, and SQLite answers the
+        loser "database is locked" at once, without waiting on the busy timeout; so the whole
+        opening is retried until that timeout has passed.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         with _translated_errors(self.path):
-            conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = FULL")
-                conn.execute("PRAGMA foreign_keys = ON")
-                self._migrate(conn)
-            except BaseException:
-                conn.close()
-                raise
+            while True:
+                try:
+                    return self._connect()
+                except sqlite3.OperationalError as error:
+                    if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                        raise
+                    time.sleep(OPEN_RETRY_SECONDS)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def _check_version(self, version: int) -> None:
