@@ -29,6 +29,8 @@ from studyapp.descent.sweep import log_range, sweep_lr
 from studyapp.tui.mapcharts import sweep_chart
 from studyapp.tui.plotting import build_chart
 
+from repaints import repaints_per_second
+
 
 def best_of(repeats: int, action: Callable[[], object]) -> float:
     times = []
@@ -90,21 +92,7 @@ async def playground_rate(seconds: float) -> tuple[float, float]:
         screen = PlaygroundScreen(with_steps(DEFAULT_SCENE, 3_000))  # long enough to play throughout
         await app.push_screen(screen)
         await pilot.pause()
-        loss_plot = screen.query_one("#pg-loss")
-        repaints = 0
-        draw = loss_plot.render
-
-        def counted():
-            nonlocal repaints
-            repaints += 1
-            return draw()
-
-        loss_plot.render = counted
-        screen.set_playing(True)
-        started = time.perf_counter()
-        await asyncio.sleep(seconds)
-        on_screen = repaints / (time.perf_counter() - started)
-        screen.set_playing(False)
+        on_screen = await repaints_per_second(screen.query_one("#pg-loss"), screen.set_playing, seconds)
         assert not screen.experiment.done, "the runs ended before the measurement did"
 
         screen.action_restart()

@@ -100,6 +100,8 @@ async def frame_rate(seconds: float) -> tuple[float, float]:
     from studyapp.tui.simrun import SceneSpec
     from studyapp.tui.widgets import simulation
 
+    from repaints import repaints_per_second
+
     lrs = (0.01, 0.1, 0.7, 0.99, 1.01)
     spec = SceneSpec(
         make_surface("quadratic"),
@@ -116,21 +118,7 @@ async def frame_rate(seconds: float) -> tuple[float, float]:
         panel = app.screen.query_one(simulation.SimulationPanel)
         panel.show_scene(spec, autoplay=False)
         await pilot.pause()
-        loss_plot = panel.query_one("#sim-loss")
-        repaints = 0
-        draw = loss_plot.render
-
-        def counted():
-            nonlocal repaints
-            repaints += 1
-            return draw()
-
-        loss_plot.render = counted
-        panel.set_playing(True)
-        started = time.perf_counter()
-        await asyncio.sleep(seconds)
-        on_screen = repaints / (time.perf_counter() - started)
-        panel.set_playing(False)
+        on_screen = await repaints_per_second(panel.query_one("#sim-loss"), panel.set_playing, seconds)
 
         plots = [plot for plot in panel.query("Plot") if plot.display]
         frames = 0

@@ -9,10 +9,16 @@ record itself through `confidence_record()`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.binding import Binding
 
+from studyapp.content.models import Scene
+from studyapp.descent import DescentError
+from studyapp.study import ScoredAnswer
+from studyapp.tui.scenes import scene_spec
+from studyapp.tui.simrun import SceneSpec
 from studyapp.tui.widgets.options import OptionsView
 
 OPTION_KEYS = "abcdefgh"
@@ -28,6 +34,16 @@ def choose_bindings() -> list[Binding]:
         )
         bindings.append(Binding(str(index + 1), f"choose('{letter}')", "key.choose", show=False))
     return bindings
+
+
+def verdict_words(scored: ScoredAnswer, t: Callable[..., str]) -> list[str]:
+    """Right or wrong, then the correct keys missed and the wrong keys chosen."""
+    words = [t("practice.right" if scored.correct else "practice.wrong")]
+    if scored.missed:
+        words.append(t("practice.missed", keys=", ".join(scored.missed)))
+    if scored.wrongly_chosen:
+        words.append(t("practice.extra", keys=", ".join(scored.wrongly_chosen)))
+    return words
 
 
 class ChoosesOptions:
@@ -65,9 +81,25 @@ class ChoosesOptions:
 
 
 class ShowsScene:
-    """Mixin for a screen with a simulation panel (`self.panel`) in a column it can hide."""
+    """Mixin for a screen with a simulation panel (`self.panel`) in a column it can hide.
+
+    The screen keeps `self._specs = {}`: each content scene made ready for the panel once.
+    """
 
     SCENE_COLUMN = "#sim-column"
+    _specs: dict[int, SceneSpec | DescentError]
+
+    def scene_spec_of(self, scene: Scene | None) -> SceneSpec | DescentError | None:
+        """The panel's form of `scene`, or the core's refusal of it, worked out once per scene."""
+        if scene is None:
+            return None
+        key = id(scene)
+        if key not in self._specs:
+            try:
+                self._specs[key] = scene_spec(scene)
+            except DescentError as error:
+                self._specs[key] = error
+        return self._specs[key]
 
     def action_sim(self, method: str) -> None:
         getattr(self.panel, method)()

@@ -21,8 +21,7 @@ from studyapp.content.models import Question, Scene
 from studyapp.content.text import Text as Bilingual
 from studyapp.descent import DescentError
 from studyapp.study import ScoredAnswer, StoreError
-from studyapp.tui.scenes import scene_spec
-from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene, choose_bindings
+from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene, choose_bindings, verdict_words
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.session import score
 from studyapp.tui.simrun import SceneSpec
@@ -193,25 +192,9 @@ class PracticeScreen(ChoosesOptions, ShowsScene, StudyScreen):
         scored = self.attempt.scored
         if scored is None:
             return ""
-        parts = [self.t("practice.right" if scored.correct else "practice.wrong")]
-        if scored.missed:
-            parts.append(self.t("practice.missed", keys=", ".join(scored.missed)))
-        if scored.wrongly_chosen:
-            parts.append(self.t("practice.extra", keys=", ".join(scored.wrongly_chosen)))
-        return " · ".join(parts)
+        return " · ".join(verdict_words(scored, self.t))
 
     # --- the scene ------------------------------------------------------------------------
-
-    def _spec(self, scene: Scene | None) -> SceneSpec | DescentError | None:
-        if scene is None:
-            return None
-        key = id(scene)
-        if key not in self._specs:
-            try:
-                self._specs[key] = scene_spec(scene)
-            except DescentError as error:
-                self._specs[key] = error
-        return self._specs[key]
 
     def scene_for(self, key: str | None) -> tuple[Scene | None, str | None]:
         """The scene to show and whose it is: the highlighted option's own, else the question's."""
@@ -224,7 +207,7 @@ class PracticeScreen(ChoosesOptions, ShowsScene, StudyScreen):
 
     def show_scene_for(self, key: str | None) -> None:
         scene, _ = self.scene_for(key)
-        spec = self._spec(scene)
+        spec = self.scene_spec_of(scene)
         if isinstance(spec, DescentError):
             self.panel.show_scene(None, note=str(spec))
         elif spec is None:

@@ -31,8 +31,7 @@ from studyapp.content.models import Card, Question, Scene
 from studyapp.descent import DescentError
 from studyapp.study import QueueEntry, Reviewer, ScoredAnswer, StoreError
 from studyapp.tui.plotting import clip_cells
-from studyapp.tui.scenes import scene_spec
-from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene, choose_bindings
+from studyapp.tui.screens.answering import ChoosesOptions, ShowsScene, choose_bindings, verdict_words
 from studyapp.tui.screens.base import StudyScreen
 from studyapp.tui.session import expected_ms, score
 from studyapp.tui.simrun import SceneSpec
@@ -324,11 +323,7 @@ class ReviewScreen(ChoosesOptions, ShowsScene, StudyScreen):
         if not scored.chosen:
             parts = [self.t("review.unanswered")]
         else:
-            parts = [self.t("practice.right" if scored.correct else "practice.wrong")]
-            if scored.missed:
-                parts.append(self.t("practice.missed", keys=", ".join(scored.missed)))
-            if scored.wrongly_chosen:
-                parts.append(self.t("practice.extra", keys=", ".join(scored.wrongly_chosen)))
+            parts = verdict_words(scored, self.t)
         lines = [" · ".join(parts)]
         if step.locked:
             if scored.chosen:
@@ -410,17 +405,6 @@ class ReviewScreen(ChoosesOptions, ShowsScene, StudyScreen):
 
     # --- the scene --------------------------------------------------------------------------
 
-    def _spec(self, scene: Scene | None) -> SceneSpec | DescentError | None:
-        if scene is None:
-            return None
-        key = id(scene)
-        if key not in self._specs:
-            try:
-                self._specs[key] = scene_spec(scene)
-            except DescentError as error:
-                self._specs[key] = error
-        return self._specs[key]
-
     def scene_for(self, key: str | None) -> tuple[Scene | None, str | None]:
         """The scene to show and whose it is: an answered question's highlighted option, else the
         question's own; a turned card's own; nothing before the answer."""
@@ -437,7 +421,7 @@ class ReviewScreen(ChoosesOptions, ShowsScene, StudyScreen):
 
     def show_scene_for(self, key: str | None) -> None:
         scene, _ = self.scene_for(key)
-        spec = self._spec(scene)
+        spec = self.scene_spec_of(scene)
         step = self.step
         if isinstance(spec, DescentError):
             self.panel.show_scene(None, note=str(spec))
